@@ -1,0 +1,1 @@
+"""The SageMaker control plane and runtime of the offline backend (moto's own records only)."""

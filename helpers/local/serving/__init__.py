@@ -1,0 +1,1 @@
+"""Hosting: the platform (``hosting.py``) and the built-in XGBoost model server it runs."""

@@ -1,0 +1,1 @@
+"""Training: the platform (``platform.py``) and the built-in XGBoost algorithm it runs."""
