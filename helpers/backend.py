@@ -101,7 +101,8 @@ def clear_local_env() -> None:
 
 def quiet_sdk() -> None:
     """Keep SDK start-up chatter (config-file INFO lines) out of notebook output."""
-    for name in ("sagemaker.config", "sagemaker.telemetry", "botocore.credentials"):
+    for name in ("sagemaker.config", "sagemaker.telemetry", "botocore.credentials",
+                 "botocore.configprovider"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
@@ -135,8 +136,13 @@ def _offline_role(boto_session: boto3.session.Session) -> str:
     role = iam.create_role(RoleName=OFFLINE_ROLE_NAME, Path="/service-role/",
                            AssumeRolePolicyDocument=json.dumps(trust),
                            Description="SageMaker execution role of the offline backend")
-    iam.attach_role_policy(RoleName=OFFLINE_ROLE_NAME,
-                           PolicyArn="arn:aws:iam::aws:policy/AmazonSageMakerFullAccess")
+    access = {  # what the tutorial's role needs: its data in S3, its logs, SageMaker itself
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": ["s3:*", "logs:*", "sagemaker:*"],
+                       "Resource": "*"}],
+    }
+    iam.put_role_policy(RoleName=OFFLINE_ROLE_NAME, PolicyName="offline-tutorial-access",
+                        PolicyDocument=json.dumps(access))
     return role["Role"]["Arn"]
 
 

@@ -25,6 +25,12 @@ class LogStream:
         group = f"arn:aws:logs:{self.region}:{ACCOUNT_ID}:log-group:{self.group}"
         return f"{group}:log-stream:{self.stream}"
 
+    def open(self) -> None:
+        """Create the group and stream now, before anything is written to them."""
+        with self._lock:
+            if not self._created:
+                self._create(self.loopback.client("logs", self.region))
+
     def _create(self, logs) -> None:
         for call, kwargs in ((logs.create_log_group, {}),
                              (logs.create_log_stream, {"logStreamName": self.stream})):

@@ -82,8 +82,8 @@ def start(port: int | None = None, folder: Path | None = None) -> RunningServer:
         log_path = folder / "server.log"
         with open(log_path, "ab") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "helpers.local", "serve", "--port", str(port),
-                 "--token", token, "--state-dir", str(folder)],
+                [sys.executable, "-m", "helpers.local", "--state-dir", str(folder), "serve",
+                 "--port", str(port), "--token", token],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True, cwd=str(folder), env=_server_env(),
             )

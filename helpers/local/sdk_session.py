@@ -10,10 +10,13 @@ outputs can be compared. The notebook code does not change: ``Estimator(...).fit
 
 from __future__ import annotations
 
+import functools
+import json
 import sys
 import time
 
 import sagemaker
+import sagemaker.utils
 from sagemaker.session import _check_job_status, _flush_log_streams, _logs_init
 from sagemaker.utils import secondary_training_status_message
 
@@ -22,10 +25,30 @@ TERMINAL = ("Completed", "Failed", "Stopped")
 _BEFORE_LOGS = ("Starting", "Downloading", "Training")
 
 
+def _validate_config_once() -> None:
+    """Telemetry can only be turned off through the SDK's config, and the SDK re-validates that
+    config against its JSON schema on every one of the ~20 lookups a ``deploy()`` makes (about
+    3 s). Validating each distinct config once gives the same answers without the wait."""
+    validate = sagemaker.utils.validate_sagemaker_config
+    if getattr(validate, "cached", False):
+        return
+
+    @functools.lru_cache(maxsize=8)
+    def validate_text(text: str) -> None:
+        validate(json.loads(text))
+
+    def validate_once(config: dict | None = None) -> None:
+        validate_text(json.dumps(config, sort_keys=True, default=str))
+
+    validate_once.cached = True
+    sagemaker.utils.validate_sagemaker_config = validate_once
+
+
 class OfflineSession(sagemaker.Session):
     """The SDK's Session with fast polls and STS calls that honour ``AWS_ENDPOINT_URL``."""
 
     def __init__(self, *args, execution_role: str, **kwargs) -> None:
+        _validate_config_once()
         super().__init__(*args, **kwargs)
         self._execution_role = execution_role
 

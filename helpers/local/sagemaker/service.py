@@ -18,7 +18,7 @@ class SageMakerService:
         self.loopback = loopback
         self._backends: dict[str, SageMakerBackend] = {}
         self._lock = threading.Lock()
-        self.pool = WarmPool()
+        self.pool = WarmPool(spares=2)  # a tutorial trains, then deploys at once
         self.pool.fill()
 
     def backend(self, region: str) -> SageMakerBackend:

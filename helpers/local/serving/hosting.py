@@ -60,8 +60,8 @@ class ModelServer:
     """One endpoint instance: a model-server process on its own loopback port."""
 
     def __init__(self, model_dir: Path, image_version: str, logs: LogStream,
-                 pool: WarmPool) -> None:
-        self.pool = pool
+                 containers: WarmPool) -> None:
+        self.containers = containers
         self.model_dir = model_dir
         self.image_version = image_version
         self.logs = logs
@@ -71,8 +71,8 @@ class ModelServer:
         self._port_known = threading.Event()
 
     def start(self, deadline: float) -> None:
-        self.process = self.pool.launch({"role": "serve", "model_dir": str(self.model_dir),
-                                         "image_version": self.image_version})
+        self.process = self.containers.launch({"role": "serve", "model_dir": str(self.model_dir),
+                                               "image_version": self.image_version})
         self.logs.follow(self.process.stdout, on_line=self._watch_for_port)
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -132,8 +132,9 @@ class Variant:
 class EndpointHosting:
     """Runs an endpoint's model servers and forwards its invocations."""
 
-    def __init__(self, endpoint, workdir: Path, loopback: Loopback, pool: WarmPool) -> None:
-        self.pool = pool
+    def __init__(self, endpoint, workdir: Path, loopback: Loopback,
+                 containers: WarmPool) -> None:
+        self.containers = containers
         self.endpoint = endpoint
         self.workdir = workdir
         self.loopback = loopback
@@ -189,7 +190,7 @@ class EndpointHosting:
             stream = f"{config['VariantName']}/i-{secrets.token_hex(9)[:17]}"
             logs = LogStream(self.loopback, backend.region,
                              f"/aws/sagemaker/Endpoints/{self.endpoint.name}", stream)
-            server = ModelServer(model_dir, model.image.version, logs, self.pool)
+            server = ModelServer(model_dir, model.image.version, logs, self.containers)
             variant.servers.append(server)
             if self._stopped.is_set():
                 break

@@ -60,8 +60,11 @@ class TrainingRun:
                 self._download_channel(channel)
             if self._stopped("Stopped", "Training job stopped"):
                 return
+            logs = LogStream(self.loopback, self.region, "/aws/sagemaker/TrainingJobs",
+                             f"{job.name}/algo-1-{int(time.time())}")
+            logs.open()  # the stream exists as soon as the job is Training, as on AWS
             job.transition("Training", "Training image download completed. Training in progress.")
-            outcome = self._train()
+            outcome = self._train(logs)
             if outcome == "stopped":
                 return self._upload_then_stop("Stopped", "Training job stopped")
             if outcome == "max-runtime":
@@ -162,12 +165,9 @@ class TrainingRun:
             s3.download_file(bucket, key, str(destination))
 
     # -- the algorithm -------------------------------------------------------------------------
-    def _train(self) -> int | str:
+    def _train(self, logs: LogStream) -> int | str:
         """Run the algorithm; its exit code, or ``stopped`` / ``max-runtime``."""
         job = self.job
-        started = int(time.time())
-        logs = LogStream(self.loopback, self.region, "/aws/sagemaker/TrainingJobs",
-                         f"{job.name}/algo-1-{started}")
         worker = self.pool.launch({"role": "train", "root": str(self.workdir),
                                    "image_version": job.image.version})
         shipper = logs.follow(worker.stdout, on_line=self._record_metrics)
