@@ -1,27 +1,31 @@
-"""What the offline server holds, read through the real APIs (for ``status``)."""
+"""What the offline server holds (for ``python -m helpers.local status``)."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from collections.abc import Iterator
-
-import boto3
-
-from .loopback import DUMMY_CREDENTIALS
+from datetime import datetime, timezone
 
 
-def describe_everything(url: str, region: str = "us-east-1") -> Iterator[str]:
-    session = boto3.session.Session(region_name=region, **DUMMY_CREDENTIALS)
-    sagemaker = session.client("sagemaker", endpoint_url=url)
-    s3 = session.client("s3", endpoint_url=url)
-    jobs = sagemaker.list_training_jobs(MaxResults=100)["TrainingJobSummaries"]
+def fetch(url: str) -> dict:
+    with urllib.request.urlopen(f"{url}/_local/status", timeout=5) as response:
+        return json.loads(response.read())
+
+
+def _when(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def describe_everything(url: str) -> Iterator[str]:
+    status = fetch(url)
+    jobs, endpoints = status["TrainingJobs"], status["Endpoints"]
     yield f"training jobs ({len(jobs)}):"
     for job in jobs:
-        yield f"  {job['TrainingJobName']}  {job['TrainingJobStatus']}/{job['SecondaryStatus']}"
-    endpoints = sagemaker.list_endpoints(MaxResults=100)["Endpoints"]
+        yield (f"  {job['TrainingJobName']}  {job['TrainingJobStatus']}/{job['SecondaryStatus']}"
+               f"  {job['region']}  created {_when(job['CreationTime'])}")
     yield f"endpoints ({len(endpoints)}):"
     for endpoint in endpoints:
-        yield f"  {endpoint['EndpointName']}  {endpoint['EndpointStatus']}"
-    buckets = s3.list_buckets().get("Buckets", [])
-    yield f"buckets ({len(buckets)}):"
-    for bucket in buckets:
-        yield f"  {bucket['Name']}"
+        pids = ", ".join(str(s["pid"]) for s in endpoint["ModelServers"]) or "-"
+        yield (f"  {endpoint['EndpointName']}  {endpoint['EndpointStatus']}  {endpoint['region']}"
+               f"  model server pid {pids}")

@@ -68,6 +68,9 @@ class LocalAWS:
         if request.path == "/_local/health":
             body = {"service": "local-aws", "token": self.token, "pid": os.getpid()}
             return Response(json.dumps(body), content_type="application/json")
+        if request.path == "/_local/status":
+            body = {"pid": os.getpid(), **self.sagemaker.inventory()}
+            return Response(json.dumps(body), content_type="application/json")
         return Response("not found", status=404)
 
     def shutdown(self) -> None:

@@ -39,6 +39,25 @@ class SageMakerService:
         endpoint.hosting = EndpointHosting(endpoint, workdir, self.loopback, self.pool)
         endpoint.hosting.start()
 
+    def inventory(self) -> dict:
+        """Every region's training jobs and endpoints, with the processes behind them."""
+        with self._lock:
+            backends = list(self._backends.values())
+        jobs, endpoints = [], []
+        for backend in backends:
+            with backend.lock:
+                jobs += [{"region": backend.region, **j.summary()}
+                         for j in backend.training_jobs.values()]
+                records = list(backend.endpoints.values())
+            for endpoint in records:
+                summary = endpoint.summary()
+                servers = [] if endpoint.hosting is None else [
+                    {"variant": v.name, "pid": s.process.pid if s.process else None,
+                     "port": s.port}
+                    for v in endpoint.hosting.variants for s in v.servers]
+                endpoints.append({"region": backend.region, **summary, "ModelServers": servers})
+        return {"TrainingJobs": jobs, "Endpoints": endpoints}
+
     def shutdown(self) -> None:
         with self._lock:
             backends = list(self._backends.values())

@@ -109,7 +109,7 @@ def load_boosters(model_dir: Path) -> list:
         log.info("Loading the model from %s", path)
         booster = xgb.Booster()
         try:
-            booster.load_model(str(path))
+            booster.load_model(bytearray(path.read_bytes()))  # format read from the bytes
         except xgb.core.XGBoostError as load_error:
             try:
                 with open(path, "rb") as handle:

@@ -1,0 +1,27 @@
+"""Data and names the tests share."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+
+
+def synthetic_rows(rows: int = 1500, features: int = 6, seed: int = 7) -> np.ndarray:
+    """Label-first rows of a learnable binary problem."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(rows, features))
+    y = (x[:, 0] - 0.5 * x[:, 1] + 0.3 * rng.normal(size=rows) > 0).astype(int)
+    return np.column_stack([y, x])
+
+
+def to_csv(rows: np.ndarray) -> bytes:
+    buffer = io.StringIO()
+    np.savetxt(buffer, rows, delimiter=",", fmt="%.6g")
+    return buffer.getvalue().encode()
+
+
+def xgboost_image(backend, version: str = "3.0-5") -> str:
+    from sagemaker import image_uris
+
+    return image_uris.retrieve("xgboost", backend.region, version)
