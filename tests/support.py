@@ -25,3 +25,17 @@ def xgboost_image(backend, version: str = "3.0-5") -> str:
     from sagemaker import image_uris
 
     return image_uris.retrieve("xgboost", backend.region, version)
+
+
+def wait_until_done(sagemaker_client, job_name: str, timeout: float = 60.0) -> dict:
+    """Poll a training job until it ends (offline jobs take seconds)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        description = sagemaker_client.describe_training_job(TrainingJobName=job_name)
+        if description["TrainingJobStatus"] in ("Completed", "Failed", "Stopped"):
+            return description
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{job_name} still {description['TrainingJobStatus']}")
+        time.sleep(0.05)

@@ -18,7 +18,6 @@ import threading
 import time
 from pathlib import Path
 
-import waitress
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.wrappers import Request, Response
 
@@ -28,6 +27,7 @@ from .loopback import Loopback
 from .sagemaker.responses import SageMakerControlPlane
 from .sagemaker.runtime import SageMakerRuntime
 from .sagemaker.service import SageMakerService
+from .wsgi import create_server
 
 _SCOPE = re.compile(r"Credential=[^/]+/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request")
 _INVOKE = re.compile(r"^/endpoints/(?P<name>[^/]+)/invocations$")
@@ -81,9 +81,7 @@ def serve(state_dir: Path, port: int = 0, token: str = "") -> None:
     """Run the server in the foreground until SIGTERM or SIGINT; record where it listens."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     app = LocalAWS(state_dir, token)
-    server = waitress.create_server(
-        app, host="127.0.0.1", port=port, threads=16, ident="local-aws", channel_timeout=300
-    )
+    server = create_server(app, threads=16, ident="local-aws", port=port)
     url = f"http://127.0.0.1:{server.effective_port}"
     app.loopback.bind(url)
 

@@ -223,15 +223,13 @@ class ScoringService:
 
 def serve(model_dir: Path, image_version: str, threads: int = 8) -> int:
     """Load the model, listen on a free loopback port, print it as JSON, serve until SIGTERM."""
-    import waitress
-
     from ..training.algorithm import configure_logging
+    from ..wsgi import create_server
 
     configure_logging(version_key(image_version))
     service = ScoringService(model_dir, image_version)
     service.load()
-    server = waitress.create_server(service, host="127.0.0.1", port=0, threads=threads,
-                                    ident="xgboost-serving", channel_timeout=120)
+    server = create_server(service, threads=threads, ident="xgboost-serving")
     print(json.dumps({"port": server.effective_port}), flush=True)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
     threading.current_thread().name = "model-server"

@@ -33,7 +33,7 @@ CUSTOMER_ERRORS = (
     "feature_names mismatch",
     "Check failed: preds.size() == info.labels_.size()",
     "Check failed: !auc_error AUC: the dataset only contains pos or neg samples",
-    "base_score must be in (0,1) for logistic loss",
+    "base_score must be in (0,1) for",  # XGBoost 3 adds "the" before "logistic loss"
     "label must be nonnegative",
     "Parameter reg_lambda should be greater equal to 0",
 )
@@ -135,9 +135,10 @@ def fit(hyperparameters: dict, dtrain, dval):
                          evals=evals, custom_metric=_custom_metric(custom) if custom else None,
                          callbacks=callbacks, verbose_eval=False)
     except xgb.core.XGBoostError as error:
-        if any(text in str(error) for text in CUSTOMER_ERRORS):
-            raise UserError(str(error)) from None
-        raise AlgorithmError(f"XGB train call failed with exception:\n {error}") from None
+        text = str(error).split("\nStack trace:")[0]  # the C++ frames say nothing to a learner
+        if any(known in text for known in CUSTOMER_ERRORS):
+            raise UserError(text) from None
+        raise AlgorithmError(f"XGB train call failed with exception:\n {text}") from None
 
 
 def save(booster, path: Path, pickled: bool) -> None:
