@@ -39,3 +39,14 @@ def wait_until_done(sagemaker_client, job_name: str, timeout: float = 60.0) -> d
         if time.monotonic() > deadline:
             raise TimeoutError(f"{job_name} still {description['TrainingJobStatus']}")
         time.sleep(0.05)
+
+
+def wait_for_idle(sagemaker_client, timeout: float = 120.0) -> None:
+    """Wait until no training job is running, so later tests start with free capacity."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while sagemaker_client.list_training_jobs(StatusEquals="InProgress")["TrainingJobSummaries"]:
+        if time.monotonic() > deadline:
+            raise TimeoutError("training jobs still running")
+        time.sleep(0.1)

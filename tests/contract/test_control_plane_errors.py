@@ -9,7 +9,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.support import wait_until_done, xgboost_image
+from tests.support import wait_for_idle, wait_until_done, xgboost_image
 
 
 def _name(prefix: str = "neg") -> str:
@@ -56,6 +56,7 @@ def still_serving(sm):
     """After every bad request the server still answers."""
     yield
     assert "TrainingJobSummaries" in sm.list_training_jobs(MaxResults=1)
+    wait_for_idle(sm)
 
 
 def test_missing_training_job_is_a_validation_exception(sm):
