@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Iterable
@@ -54,19 +55,36 @@ class LogStream:
                                 logEvents=events)
 
     def follow(self, pipe, on_line=None) -> threading.Thread:
-        """Ship every line of ``pipe`` in a background thread; ``on_line`` sees each first."""
+        """Ship every line of ``pipe`` from background threads, many lines per request;
+        ``on_line`` sees each line first. Join the returned thread to wait for the last one."""
+        lines: queue.SimpleQueue = queue.SimpleQueue()
 
-        def pump() -> None:
+        def read() -> None:
             for raw in iter(pipe.readline, b""):
                 line = raw.decode("utf-8", errors="replace")
                 if on_line is not None:
                     on_line(line)
+                lines.put(line)
+            pipe.close()
+            lines.put(None)
+
+        def send() -> None:
+            finished = False
+            while not finished:
+                batch = [lines.get()]
+                while len(batch) < 1000:
+                    try:
+                        batch.append(lines.get_nowait())
+                    except queue.Empty:
+                        break
+                finished = batch[-1] is None
+                batch = [line for line in batch if line is not None]
                 try:
-                    self.write([line])
+                    self.write(batch)
                 except Exception:  # a lost log line must never stop the process it follows
                     pass
-            pipe.close()
 
-        thread = threading.Thread(target=pump, name=f"logs:{self.stream}", daemon=True)
-        thread.start()
-        return thread
+        threading.Thread(target=read, name=f"read:{self.stream}", daemon=True).start()
+        sender = threading.Thread(target=send, name=f"logs:{self.stream}", daemon=True)
+        sender.start()
+        return sender

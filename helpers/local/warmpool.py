@@ -17,6 +17,9 @@ def _container_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PROJECT_ROOT, env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
+    # OpenMP threads that spin while waiting lose several times their speed as soon as another
+    # process takes a core (a spare container importing, the server itself); sleeping does not.
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     return env
 
 
