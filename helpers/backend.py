@@ -47,6 +47,7 @@ class Backend:
     boto_session: boto3.session.Session
     session: Any  # sagemaker.Session (imported lazily: the import reads the environment)
     endpoint_url: str | None = None
+    server_id: str | None = None  # changes when the offline server is restarted
 
     @property
     def account_id(self) -> str:
@@ -118,7 +119,7 @@ def _open_local(region: str) -> Backend:
     role = _offline_role(boto_session)
     session = OfflineSession(boto_session=boto_session, sagemaker_config=_TELEMETRY_OFF,
                              execution_role=role)
-    return Backend("local", region, role, boto_session, session, server.url)
+    return Backend("local", region, role, boto_session, session, server.url, server.token)
 
 
 def _offline_role(boto_session: boto3.session.Session) -> str:

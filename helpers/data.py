@@ -61,11 +61,13 @@ def locate(source: str | os.PathLike | None = None, cache_dir: Path | None = Non
     text = str(source)
     if not text.startswith(("http://", "https://")):
         path = Path(text).expanduser()
+        if not path.is_absolute():  # relative to the project, wherever the kernel runs
+            path = Path(__file__).resolve().parents[1] / path
         if not path.is_file():
             raise DataError(f"no data file at {path}; set {SOURCE_ENV} or the data_source "
                             "parameter to the path of bank_clean.csv")
         return path
-    cache_dir = Path(cache_dir or Path.home() / ".cache" / "sagemaker-xgboost-notebooks")
+    cache_dir = Path(cache_dir or Path(__file__).resolve().parents[1] / "data")
     cached = cache_dir / "bank_clean.csv"
     if not cached.is_file():
         download(text, cached)

@@ -1,10 +1,8 @@
-"""Shared fixtures: one offline server for the whole test session, in a temporary state folder,
-so tests never touch a learner's own ``.local-aws/`` server."""
+"""Fixtures of the unit and contract tests (the session's settings are in ../conftest.py)."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -15,20 +13,6 @@ from tests.support import synthetic_rows, to_csv
 ROOT = Path(__file__).resolve().parents[1]
 BANK_CSV = Path(os.environ.get("BANK_CLEAN_CSV",
                                ROOT.parent / "shared" / "data" / "bank_clean.csv"))
-
-
-def pytest_configure(config):
-    os.environ["SAGEMAKER_SUPPRESS_V2_WARNING"] = "1"
-    if "LOCAL_AWS_STATE_DIR" not in os.environ:
-        os.environ["LOCAL_AWS_STATE_DIR"] = tempfile.mkdtemp(prefix="local-aws-tests-")
-        config._local_aws_owned = True
-
-
-def pytest_unconfigure(config):
-    if getattr(config, "_local_aws_owned", False):
-        from helpers.local import stop
-
-        stop(Path(os.environ["LOCAL_AWS_STATE_DIR"]))
 
 
 @pytest.fixture(scope="session")

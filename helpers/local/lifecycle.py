@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -29,6 +30,18 @@ class RunningServer:
     url: str
     pid: int
     state_dir: Path
+    token: str = ""
+
+
+def code_version() -> str:
+    """A fingerprint of the offline backend's source, so a server left running by an older
+    checkout is noticed and replaced."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _health(url: str, timeout: float = 2.0) -> dict | None:
@@ -48,7 +61,7 @@ def find(folder: Path | None = None) -> RunningServer | None:
     health = _health(record["url"])
     if not health or health.get("token") != record["token"]:
         return None  # dead, or another process now owns that port
-    return RunningServer(record["url"], record["pid"], folder)
+    return RunningServer(record["url"], record["pid"], folder, record["token"])
 
 
 def _port_is_free(port: int) -> bool:
@@ -69,8 +82,10 @@ def start(port: int | None = None, folder: Path | None = None) -> RunningServer:
     folder = folder or state.state_dir()
     with state.locked(folder):
         running = find(folder)
-        if running:
+        if running and (_health(running.url) or {}).get("code") == code_version():
             return running
+        if running:  # started from other code: replace it (its resources go with it)
+            _stop(folder)
         if port is None:
             port = int(os.environ.get("LOCAL_AWS_PORT", "0"))
         if port and not _port_is_free(port):
@@ -91,7 +106,7 @@ def start(port: int | None = None, folder: Path | None = None) -> RunningServer:
         while time.monotonic() < deadline:
             record = state.read_server(folder)
             if record and record.get("token") == token and _health(record["url"]):
-                return RunningServer(record["url"], record["pid"], folder)
+                return RunningServer(record["url"], record["pid"], folder, token)
             if process.poll() is not None:
                 break
             time.sleep(0.05)
@@ -119,21 +134,26 @@ def stop(folder: Path | None = None, timeout: float = 15.0) -> bool:
     """Stop the server and its model servers. True if one was running."""
     folder = folder or state.state_dir()
     with state.locked(folder):
-        record = state.read_server(folder)
-        if not record:
-            return False
-        running = find(folder)
-        if running is None:  # stale record: never signal a pid we cannot prove is ours
-            state.forget_server(folder, record["token"])
-            return False
-        os.kill(running.pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _alive(running.pid):
-            time.sleep(0.05)
-        if _alive(running.pid):
-            os.kill(running.pid, signal.SIGKILL)
+        return _stop(folder, timeout)
+
+
+def _stop(folder: Path, timeout: float = 15.0) -> bool:
+    """Stop the recorded server; the caller holds the state folder's lock."""
+    record = state.read_server(folder)
+    if not record:
+        return False
+    running = find(folder)
+    if running is None:  # stale record: never signal a pid we cannot prove is ours
         state.forget_server(folder, record["token"])
-        return True
+        return False
+    os.kill(running.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and _alive(running.pid):
+        time.sleep(0.05)
+    if _alive(running.pid):
+        os.kill(running.pid, signal.SIGKILL)
+    state.forget_server(folder, record["token"])
+    return True
 
 
 def _alive(pid: int) -> bool:

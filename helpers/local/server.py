@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import state
 from .awserrors import UnknownOperationException
+from .lifecycle import code_version
 from .loopback import Loopback
 from .sagemaker.responses import SageMakerControlPlane
 from .sagemaker.runtime import SageMakerRuntime
@@ -39,6 +40,7 @@ class LocalAWS:
 
     def __init__(self, state_dir: Path, token: str) -> None:
         self.token = token
+        self.code = code_version()
         self.loopback = Loopback()
         self.moto = DomainDispatcherApplication(create_backend_app)
         self.sagemaker = SageMakerService(state_dir, self.loopback)
@@ -66,7 +68,8 @@ class LocalAWS:
 
     def _admin(self, request: Request) -> Response:
         if request.path == "/_local/health":
-            body = {"service": "local-aws", "token": self.token, "pid": os.getpid()}
+            body = {"service": "local-aws", "token": self.token, "pid": os.getpid(),
+                    "code": self.code}
             return Response(json.dumps(body), content_type="application/json")
         if request.path == "/_local/status":
             body = {"pid": os.getpid(), **self.sagemaker.inventory()}
