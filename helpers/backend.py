@@ -20,6 +20,7 @@ import boto3
 BACKENDS = ("local", "aws", "auto")
 DEFAULT_REGION = "us-east-1"
 OFFLINE_ROLE_NAME = "AmazonSageMaker-ExecutionRole-offline"
+ROLE_ENV = "SAGEMAKER_EXECUTION_ROLE"
 NOTEBOOK_METADATA = Path("/opt/ml/metadata/resource-metadata.json")
 _TELEMETRY_OFF = {
     "SchemaVersion": "1.0",
@@ -156,5 +157,7 @@ def _open_aws(region: str | None, role: str | None) -> Backend:
     if boto_session.region_name is None:
         raise ValueError("no AWS region: set region in the parameters or AWS_DEFAULT_REGION")
     session = sagemaker.Session(boto_session=boto_session)
-    role = role or sagemaker.get_execution_role(sagemaker_session=session)
+    # On a notebook instance the SDK finds the role; elsewhere name it in the environment.
+    role = role or os.environ.get(ROLE_ENV) or sagemaker.get_execution_role(
+        sagemaker_session=session)
     return Backend("aws", boto_session.region_name, role, boto_session, session, None)

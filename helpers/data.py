@@ -100,7 +100,7 @@ def load(path: str | os.PathLike) -> pd.DataFrame:
         raise DataError(f"{path} is an HTML or XML page, not CSV: the download probably "
                         "returned an error page. Delete it and download again")
     try:
-        frame = pd.read_csv(path, index_col=0)
+        frame = pd.read_csv(path, index_col=0, low_memory=False)
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
         raise DataError(f"{path} cannot be read as CSV: {error}") from None
     validate(frame, source=str(path))
@@ -120,6 +120,10 @@ def validate(frame: pd.DataFrame, source: str = "the data") -> None:
                         f"{EXPECTED_ROWS:,}: the file is truncated or not the tutorial's")
     non_numeric = [c for c in expected if not pd.api.types.is_numeric_dtype(frame[c])]
     if non_numeric:
+        repeated = (frame[expected].astype(str) == pd.Index(expected)).all(axis=1)
+        if repeated.any():
+            raise DataError(f"{source} repeats its header row inside the data (at index "
+                            f"{repeated.idxmax()}): remove it, the file has one header line")
         raise DataError(f"{source} has non-numeric values in {non_numeric[:5]}")
     gaps = [c for c in expected if frame[c].isna().any()]
     if gaps:
