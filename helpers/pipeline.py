@@ -110,6 +110,7 @@ def run(values: dict, steps: list[str], keep_resources: bool = False, timeout: i
     folder = Path(values.get("run_dir") or RUNS / run_id).resolve()
     folder.mkdir(parents=True, exist_ok=True)
     values = {**values, "run_id": run_id, "run_dir": str(folder)}
+    RunState(folder).update(run_id=run_id)  # the tag value on every resource of the run
     report = RunReport(run_id, folder)
     bar = tqdm(steps, desc="steps", unit="notebook", disable=not progress, position=0)
     for step in bar:

@@ -80,6 +80,11 @@ class RunState:
         self.values.setdefault("steps", {})[step] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
         self._save()
 
+    def update(self, **values: Any) -> None:
+        """Store values that belong to the run rather than to one step (its run id)."""
+        self.values.update(values)
+        self._save()
+
     def forget(self, *keys: str) -> None:
         """Drop values whose resources no longer exist (after cleanup)."""
         for key in keys:
