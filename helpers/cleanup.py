@@ -67,17 +67,14 @@ def suite_resources(boto_session, run_id: str | None = None,
                 found.append(Resource(kind, item[name_key], tags.get(RUN_ID_TAG, ""),
                                       item["CreationTime"]))
     s3 = boto_session.client("s3")
-    candidates = buckets if buckets is not None else [
-        b["Name"] for b in s3.list_buckets().get("Buckets", [])]
-    for bucket in candidates:
-        tags = _bucket_tags(s3, bucket)
+    listed = {b["Name"]: b["CreationDate"] for b in s3.list_buckets().get("Buckets", [])}
+    for bucket in (buckets if buckets is not None else listed):
+        tags = _bucket_tags(s3, bucket) if bucket in listed else None
         if tags is None or tags.get(SUITE_TAG) != SUITE:
             continue
         if run_id and tags.get(RUN_ID_TAG) != run_id:
             continue
-        created = next((b["CreationDate"] for b in s3.list_buckets()["Buckets"]
-                        if b["Name"] == bucket), datetime.now(timezone.utc))
-        found.append(Resource("bucket", bucket, tags.get(RUN_ID_TAG, ""), created))
+        found.append(Resource("bucket", bucket, tags.get(RUN_ID_TAG, ""), listed[bucket]))
     return found
 
 

@@ -162,21 +162,21 @@ def record(timeout: int = 900) -> None:
     outputs that ``pytest --nbval`` compares against."""
     import tempfile
 
-    import jupytext
-    from nbclient import NotebookClient
-
     from .local import stop
 
     # A fresh server and run folder, so the outputs are those of a first run.
     os.environ["LOCAL_AWS_STATE_DIR"] = tempfile.mkdtemp(prefix="local-aws-record-")
     os.environ["TUTORIAL_RUN_DIR"] = tempfile.mkdtemp(prefix="tutorial-run-record-")
     try:
-        _record_all(timeout, jupytext, NotebookClient)
+        _record_all(timeout)
     finally:
         stop(Path(os.environ["LOCAL_AWS_STATE_DIR"]))
 
 
-def _record_all(timeout: int, jupytext, NotebookClient) -> None:
+def _record_all(timeout: int) -> None:
+    import jupytext
+    from nbclient import NotebookClient
+
     for step in STEPS:
         source = NOTEBOOKS / f"{step}.py"
         notebook = jupytext.read(source)

@@ -14,7 +14,6 @@ import os
 import re
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -99,7 +98,6 @@ def serve(state_dir: Path, port: int = 0, token: str = "") -> None:
     state.record_server(state_dir, {"url": url, "port": server.effective_port,
                                     "pid": os.getpid(), "token": token, "started": time.time()})
     log.info("serving on %s (state in %s)", url, state_dir)
-    threading.current_thread().name = "local-aws"
     try:
         server.run()
     finally:

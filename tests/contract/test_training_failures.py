@@ -129,8 +129,9 @@ def test_an_s3_key_with_dot_dot_never_leaves_the_channel_folder(backend, bucket,
     assert not list(state.rglob("outside.csv"))
 
 
-def test_max_runtime_stops_the_job(backend, bucket, channels, sm):
-    name = f"slow-{uuid.uuid4().hex[:8]}"
+def _start_a_long_job(backend, bucket, channels, sm, max_runtime: int) -> str:
+    """A job of a million rounds: it runs until something stops it."""
+    name = f"long-{uuid.uuid4().hex[:8]}"
     sm.create_training_job(
         TrainingJobName=name,
         AlgorithmSpecification={"TrainingImage": xgboost_image(backend),
@@ -138,11 +139,16 @@ def test_max_runtime_stops_the_job(backend, bucket, channels, sm):
         RoleArn=backend.role,
         InputDataConfig=[{"ChannelName": "train", "ContentType": "csv", "DataSource": {
             "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": channels["train"]}}}],
-        OutputDataConfig={"S3OutputPath": f"s3://{bucket}/slow"},
+        OutputDataConfig={"S3OutputPath": f"s3://{bucket}/long"},
         ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 1},
-        StoppingCondition={"MaxRuntimeInSeconds": 1},
+        StoppingCondition={"MaxRuntimeInSeconds": max_runtime},
         HyperParameters={"num_round": "1000000", "max_depth": "12"},
     )
+    return name
+
+
+def test_max_runtime_stops_the_job(backend, bucket, channels, sm):
+    name = _start_a_long_job(backend, bucket, channels, sm, max_runtime=1)
     description = wait_until_done(sm, name)
     assert description["TrainingJobStatus"] == "Stopped"
     assert description["SecondaryStatus"] == "MaxRuntimeExceeded"
@@ -151,19 +157,7 @@ def test_max_runtime_stops_the_job(backend, bucket, channels, sm):
 
 
 def test_stop_training_job(backend, bucket, channels, sm):
-    name = f"stopped-{uuid.uuid4().hex[:8]}"
-    sm.create_training_job(
-        TrainingJobName=name,
-        AlgorithmSpecification={"TrainingImage": xgboost_image(backend),
-                                "TrainingInputMode": "File"},
-        RoleArn=backend.role,
-        InputDataConfig=[{"ChannelName": "train", "ContentType": "csv", "DataSource": {
-            "S3DataSource": {"S3DataType": "S3Prefix", "S3Uri": channels["train"]}}}],
-        OutputDataConfig={"S3OutputPath": f"s3://{bucket}/stopped"},
-        ResourceConfig={"InstanceType": "ml.m5.large", "InstanceCount": 1, "VolumeSizeInGB": 1},
-        StoppingCondition={"MaxRuntimeInSeconds": 600},
-        HyperParameters={"num_round": "1000000", "max_depth": "12"},
-    )
+    name = _start_a_long_job(backend, bucket, channels, sm, max_runtime=600)
     sm.stop_training_job(TrainingJobName=name)
     description = wait_until_done(sm, name)
     assert (description["TrainingJobStatus"], description["SecondaryStatus"]) == (

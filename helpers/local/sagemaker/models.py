@@ -10,6 +10,7 @@ import base64
 import threading
 import time
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -635,6 +636,4 @@ def no_objects_message(uri: str, region: str, role_arn: str) -> str:
 def _epoch(value: Any) -> float:
     if isinstance(value, (int, float)):
         return float(value)
-    from datetime import datetime
-
     return datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()

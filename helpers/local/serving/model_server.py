@@ -17,7 +17,6 @@ import os
 import pickle
 import signal
 import sys
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -246,7 +245,6 @@ def serve(model_dir: Path, image_version: str, threads: int = 8) -> int:
     server = create_server(service, threads=threads, ident="xgboost-serving")
     print(json.dumps({"port": server.effective_port}), flush=True)
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-    threading.current_thread().name = "model-server"
     server.run()
     sys.stdout.flush()
     return 0
