@@ -10,12 +10,7 @@ from pathlib import Path
 
 import boto3
 
-
-def split_s3_uri(uri: str) -> tuple[str, str]:
-    if not uri.startswith("s3://"):
-        raise ValueError(f"not an S3 URI: {uri!r}")
-    bucket, _, key = uri[5:].partition("/")
-    return bucket, key
+from .s3 import split_uri
 
 
 def load_booster(model_data: str, boto_session: boto3.session.Session):
@@ -23,7 +18,9 @@ def load_booster(model_data: str, boto_session: boto3.session.Session):
     (``save_model`` from 1.3-1 on, a pickle before)."""
     import xgboost as xgb
 
-    bucket, key = split_s3_uri(model_data)
+    if not model_data.startswith("s3://"):
+        raise ValueError(f"not an S3 URI: {model_data!r}")
+    bucket, key = split_uri(model_data)
     archive = boto_session.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read()
     with tempfile.TemporaryDirectory() as folder, \
             tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:

@@ -11,6 +11,12 @@ class BucketError(RuntimeError):
     """The bucket cannot be used; the message says why and what to do."""
 
 
+def split_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/some/key`` -> ``("bucket", "some/key")``."""
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    return bucket, key
+
+
 def default_bucket_name(account_id: str, region: str) -> str:
     """Unique per account and region, as S3 bucket names are global."""
     return f"sagemaker-xgboost-tutorial-{account_id}-{region}"

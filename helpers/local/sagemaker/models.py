@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ...s3 import split_uri
 from ..awserrors import (
     ResourceInUse,
     ResourceLimitExceeded,
@@ -323,7 +324,7 @@ class SageMakerBackend:
         if source is None or source.get("S3DataType", "S3Prefix") != "S3Prefix":
             return  # the job itself fails with a clear reason
         uri = source["S3Uri"]
-        bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+        bucket, prefix = split_uri(uri)
         s3 = self.loopback.client("s3", self.region)
         try:
             found = s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1).get("KeyCount", 0)
@@ -624,7 +625,7 @@ class SageMakerBackend:
 
 
 def no_objects_message(uri: str, region: str, role_arn: str) -> str:
-    bucket = uri.removeprefix("s3://").partition("/")[0]
+    bucket = split_uri(uri)[0]
     return (
         f'No S3 objects found under S3 URL "{uri}" given in input data source. Please ensure '
         f"that the bucket exists in the selected region ({region}), that objects exist under "

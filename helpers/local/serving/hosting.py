@@ -25,6 +25,7 @@ from pathlib import Path
 
 import urllib3
 
+from ...s3 import split_uri
 from ..cloudwatch import LogStream
 from ..loopback import Loopback
 from ..warmpool import WarmPool
@@ -205,7 +206,7 @@ class EndpointHosting:
                 ) from None
 
     def _download(self, url: str) -> bytes:
-        bucket, _, key = url.removeprefix("s3://").partition("/")
+        bucket, key = split_uri(url)
         s3 = self.loopback.client("s3", self.endpoint.backend.region)
         try:
             return s3.get_object(Bucket=bucket, Key=key)["Body"].read()

@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from ...s3 import split_uri
 from ..cloudwatch import LogStream
 from ..loopback import Loopback
 from ..sagemaker.models import no_objects_message
@@ -140,7 +141,7 @@ class TrainingRun:
         if source.get("S3DataType", "S3Prefix") != "S3Prefix":
             raise ClientFailure(f"ClientError: Channel {name}: S3DataType "
                                 f"{source['S3DataType']} is not served offline; use S3Prefix.")
-        bucket, _, prefix = uri.removeprefix("s3://").partition("/")
+        bucket, prefix = split_uri(uri)
         s3 = self.loopback.client("s3", self.region)
         target = (self.paths["data"] / name).resolve()
         target.mkdir(parents=True, exist_ok=True)
@@ -217,7 +218,7 @@ class TrainingRun:
                 if path.is_file():
                     tar.add(path, arcname=str(path.relative_to(self.paths["model"])))
         output = self.job.request["OutputDataConfig"]["S3OutputPath"].rstrip("/")
-        bucket, _, prefix = output.removeprefix("s3://").partition("/")
+        bucket, prefix = split_uri(output)
         key = "/".join(filter(None, [prefix, self.job.name, "output", "model.tar.gz"]))
         s3 = self.loopback.client("s3", self.region)
         try:
